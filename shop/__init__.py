@@ -1,0 +1,51 @@
+"""The Balmorex storefront: a Flask app built by `create_app`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from shop import db
+from shop.config import Config, check_production_safety
+from shop.extensions import csrf
+
+
+def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
+    """Build the app from `config` (defaults to the environment)."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=False,
+    )
+    settings = config.as_dict() if isinstance(config, Config) else dict(config or {})
+    if not isinstance(config, Config):
+        settings = {**Config().as_dict(), **settings}
+    app.config.update(settings)
+    check_production_safety(app.config)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    _register_blueprints(app)
+
+    from shop.web import errors, security, templating
+
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+
+    from shop import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from shop.catalog.views import bp as catalog_bp
+    from shop.content.views import bp as content_bp
+    from shop.media.views import bp as media_bp
+    from shop.web.views import bp as web_bp
+
+    for blueprint in (web_bp, catalog_bp, content_bp, media_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,1 @@
+"""The catalog: products, their variants, images and stock."""

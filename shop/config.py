@@ -1,0 +1,93 @@
+"""Settings read from the environment (and `.env`), with safe embedded defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+# Keys that must never reach production: the signing key of a fresh checkout.
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    """Runtime settings; every attribute is documented in `.env.example`."""
+
+    def __init__(self) -> None:
+        load_dotenv(PROJECT_ROOT / ".env", override=False)
+        env = os.environ.get
+        self.ENV = env("SHOP_ENV", "development")
+        self.SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY)
+        self.DEBUG = _bool("FLASK_DEBUG")
+        self.TESTING = False
+        self.DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'shop.db'}"
+        self.SITE_URL = env("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.SHOP_NAME = env("SHOP_NAME", "Balmorex")
+        self.SHOP_ADDRESS = env(
+            "SHOP_ADDRESS", "Balmorex Supply Co., 48 Alder Street, Suite 3, Portland, OR 97205, USA"
+        )
+        self.CURRENCY = env("SHOP_CURRENCY", "USD").upper()
+        self.LOCALE = env("SHOP_LOCALE", "en_US")
+        self.MEDIA_DIR = Path(env("MEDIA_DIR") or INSTANCE_DIR / "media")
+        self.REDIS_URL = env("REDIS_URL", "")
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.ENV == "production")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.PREFERRED_URL_SCHEME = "https" if self.ENV == "production" else "http"
+        self.SEND_FILE_MAX_AGE_DEFAULT = _int("STATIC_MAX_AGE", 3600)
+        self.MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_BYTES", 8 * 1024 * 1024)
+        self.WTF_CSRF_TIME_LIMIT = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as a mapping for `app.config.update`."""
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+class TestConfig(Config):
+    """Settings for the test suite: throwaway database and media folder."""
+
+    def __init__(self, database_url: str, media_dir: Path) -> None:
+        super().__init__()
+        self.ENV = "testing"
+        self.TESTING = True
+        self.SECRET_KEY = "test-secret-key-for-the-suite"  # noqa: S105
+        self.DATABASE_URL = database_url
+        self.MEDIA_DIR = media_dir
+        self.SITE_URL = "http://shop.test"
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.SESSION_COOKIE_SECURE = False
+
+
+class ConfigError(RuntimeError):
+    """A setting that makes it unsafe or impossible to start."""
+
+
+def check_production_safety(settings: dict[str, Any]) -> None:
+    """Refuse to start production with a weak secret key or debug on."""
+    if settings.get("ENV") != "production":
+        return
+    key = str(settings.get("SECRET_KEY") or "")
+    if key == DEV_SECRET_KEY or len(key) < 32 or len(set(key)) < 10:
+        raise ConfigError(
+            "SECRET_KEY must be a random value of at least 32 characters in production"
+        )
+    if settings.get("DEBUG"):
+        raise ConfigError("debug mode must be off in production (unset FLASK_DEBUG)")

@@ -1,0 +1,1 @@
+"""Editorial content: articles and static pages, written in Markdown."""

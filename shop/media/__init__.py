@@ -1,0 +1,1 @@
+"""Media helpers: generated placeholder images and responsive WebP sets."""

@@ -1,0 +1,1 @@
+"""Site-wide web concerns: home, health, SEO files, headers, errors, template helpers."""
