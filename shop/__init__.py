@@ -25,11 +25,12 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     check_production_safety(app.config)
 
+    from shop.web import errors, inputs, security, templating
+
+    inputs.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     _register_blueprints(app)
-
-    from shop.web import errors, security, templating
 
     security.init_app(app)
     errors.init_app(app)

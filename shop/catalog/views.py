@@ -26,7 +26,7 @@ def index() -> str:
     return render_template("catalog/index.html", products=products, trail=trail)
 
 
-@bp.get("/<slug>")
+@bp.get("/<slug:slug>")
 def product(slug: str) -> str:
     """One product: gallery, variants with live price and stock, copy, FAQ, articles."""
     session = get_session()

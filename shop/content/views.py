@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
 
+from shop.catalog.models import PublishStatus
 from shop.catalog.services import published_products_by_slug
 from shop.content.services import (
     get_published_article,
@@ -25,7 +26,7 @@ def hub() -> str:
     return render_template("content/hub.html", articles=articles, trail=trail)
 
 
-@bp.get("/learn/<slug>")
+@bp.get("/learn/<slug:slug>")
 def article(slug: str) -> str:
     """One article with contents, reading time, disclaimer and "shop this" blocks."""
     session = get_session()
@@ -35,7 +36,10 @@ def article(slug: str) -> str:
     body = render_markdown(item.body_md)
     # Products named inside the body and those linked to the article, in one query.
     inline = published_products_by_slug(session, body.product_slugs)
-    related = [p for p in item.products if p.status == "published"]
+    # Linked products not already shown inside the body get their own cards at the end.
+    related = [
+        p for p in item.products if p.status == PublishStatus.PUBLISHED and p.slug not in inline
+    ]
     path = url_for("content.article", slug=item.slug)
     trail = [("Home", url_for("web.home")), ("Learn", url_for("content.hub")), (item.title, path)]
     return render_template(
@@ -49,7 +53,7 @@ def article(slug: str) -> str:
     )
 
 
-@bp.get("/pages/<slug>")
+@bp.get("/pages/<slug:slug>")
 def page(slug: str) -> str:
     """A static page: shipping, returns, privacy, terms."""
     item = get_published_page(get_session(), slug)

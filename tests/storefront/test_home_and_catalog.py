@@ -81,12 +81,21 @@ def test_unknown_variant_in_the_query_string_is_a_400_with_a_message(client, see
     assert "has no option with the code" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/shop/no-such-thing", "/shop/draft-thing", "/shop/x%00y"])
+@pytest.mark.parametrize(
+    "path", ["/shop/no-such-thing", "/shop/draft-thing", "/shop/x%00y", "/shop/UPPER", "/shop/a..b"]
+)
 def test_unknown_and_unpublished_products_are_404(client, make_product, path):
     make_product(slug="draft-thing", status=PublishStatus.DRAFT)
     response = client.get(path)
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["variant=%00", "x%00=1", "variant=a%00b"])
+def test_nul_characters_in_the_query_string_are_a_400(client, seeded, query):
+    response = client.get(f"/shop/balmorex-pro?{query}")
+    assert response.status_code == 400
+    assert "null character" in response.get_data(as_text=True)
 
 
 def test_product_structured_data_carries_live_prices(client, seeded):

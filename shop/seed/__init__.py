@@ -1,0 +1,1 @@
+"""Sample content for a fresh shop: articles, products with placeholder images, pages."""

@@ -1,0 +1,123 @@
+"""Browser fixtures: the shop served over real HTTP and Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from shop.db import get_session
+from shop.seed.loader import seed_sample_content
+from tests.conftest import IN_CI, build_test_app, truncate_all
+
+CHROMIUM = os.environ.get("SHOP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+@dataclass
+class LiveServer:
+    """The app served on a loopback port in a background thread."""
+
+    app: Flask
+    server: BaseWSGIServer
+    thread: threading.Thread = field(init=False)
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. http://127.0.0.1:54321."""
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    def start(self) -> None:
+        """Serve requests until stop()."""
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Shut the server down."""
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+def serve(app: Flask) -> LiveServer:
+    """Start a threaded server for `app` on a free port."""
+    live = LiveServer(app, make_server("127.0.0.1", 0, app, threaded=True))
+    live.start()
+    return live
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Chromium from Debian; skipped locally if missing, a failure in CI."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def live_shop(database_url: str) -> Iterator[LiveServer]:
+    """The sample shop served over HTTP for one test module; emptied afterwards."""
+    app = build_test_app(database_url)
+    live = serve(app)
+    app.config["SITE_URL"] = live.url
+    with app.app_context():
+        session = get_session()
+        seed_sample_content(session, app.config["CURRENCY"], app.config["MEDIA_DIR"])
+        session.commit()
+    try:
+        yield live
+    finally:
+        live.stop()
+        engine: sa.Engine = app.extensions["db_engine"]
+        truncate_all(engine)
+        engine.dispose()
+
+
+@pytest.fixture
+def page_factory(browser: Any, live_shop: LiveServer) -> Iterator[Any]:
+    """Open pages in fresh contexts; requests to any other host are blocked and recorded."""
+    contexts: list[Any] = []
+    outside: list[str] = []
+
+    def new_page(viewport: dict[str, int] = DESKTOP, javascript: bool = True) -> Any:
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+        contexts.append(context)
+
+        def guard(route: Any) -> None:
+            if route.request.url.startswith(live_shop.url):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        return context.new_page()
+
+    new_page.outside_requests = outside  # type: ignore[attr-defined]
+    yield new_page
+    for context in contexts:
+        context.close()
