@@ -43,10 +43,12 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from shop.cart.views import bp as cart_bp
     from shop.catalog.views import bp as catalog_bp
     from shop.content.views import bp as content_bp
     from shop.media.views import bp as media_bp
     from shop.web.views import bp as web_bp
 
-    for blueprint in (web_bp, catalog_bp, content_bp, media_bp):
+    for blueprint in (web_bp, catalog_bp, cart_bp, content_bp, media_bp):
         app.register_blueprint(blueprint)
+

@@ -1,7 +1,17 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
 
+from shop.cart.models import Cart, CartItem
 from shop.catalog.models import Product, ProductImage, Variant
 from shop.content.models import Article, Page
 from shop.db import Base
 
-__all__ = ["Article", "Base", "Page", "Product", "ProductImage", "Variant"]
+__all__ = [
+    "Article",
+    "Base",
+    "Cart",
+    "CartItem",
+    "Page",
+    "Product",
+    "ProductImage",
+    "Variant",
+]

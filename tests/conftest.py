@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from shop import create_app, migrate
 from shop.config import TestConfig
-from shop.db import get_session
 from shop.models import Base
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -103,9 +102,13 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def db(app: Flask) -> Iterator[Session]:
-    """The request-style session inside an app context."""
-    with app.app_context():
-        yield get_session()
+    """A session of the test's own, outside any app context.
+
+    Requests made by the test client must not share it: Flask reuses an app context that is
+    already pushed, which would hand each request this session and this `g`.
+    """
+    with app.extensions["db_sessionmaker"]() as session:
+        yield session
 
 
 @pytest.fixture
