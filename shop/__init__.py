@@ -31,6 +31,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     _register_blueprints(app)
+    _register_payments(app)
 
     security.init_app(app)
     errors.init_app(app)
@@ -52,3 +53,13 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (web_bp, catalog_bp, cart_bp, content_bp, media_bp):
         app.register_blueprint(blueprint)
 
+
+def _register_payments(app: Flask) -> None:
+    from shop.checkout import setup
+    from shop.checkout.views import bp as checkout_bp
+    from shop.checkout.views import webhooks
+    from shop.orders.views import bp as orders_bp
+
+    setup.init_app(app)
+    for blueprint in (checkout_bp, webhooks, orders_bp):
+        app.register_blueprint(blueprint)

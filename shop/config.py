@@ -15,6 +15,11 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
 
 
+def _str(name: str, default: str = "") -> str:
+    """A setting's text; an empty value (as copied from .env.example) means the default."""
+    return os.environ.get(name) or default
+
+
 def _bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -32,12 +37,12 @@ class Config:
 
     def __init__(self) -> None:
         load_dotenv(PROJECT_ROOT / ".env", override=False)
-        env = os.environ.get
+        env = _str
         self.ENV = env("SHOP_ENV", "development")
         self.SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY)
         self.DEBUG = _bool("FLASK_DEBUG")
         self.TESTING = False
-        self.DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'shop.db'}"
+        self.DATABASE_URL = env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'shop.db'}")
         self.SITE_URL = env("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.SHOP_NAME = env("SHOP_NAME", "Balmorex")
         self.SHOP_ADDRESS = env(
@@ -45,7 +50,7 @@ class Config:
         )
         self.CURRENCY = env("SHOP_CURRENCY", "USD").upper()
         self.LOCALE = env("SHOP_LOCALE", "en_US")
-        self.MEDIA_DIR = Path(env("MEDIA_DIR") or INSTANCE_DIR / "media")
+        self.MEDIA_DIR = Path(env("MEDIA_DIR", str(INSTANCE_DIR / "media")))
         self.REDIS_URL = env("REDIS_URL", "")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.ENV == "production")
@@ -55,6 +60,22 @@ class Config:
         self.SEND_FILE_MAX_AGE_DEFAULT = _int("STATIC_MAX_AGE", 3600)
         self.MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_BYTES", 8 * 1024 * 1024)
         self.WTF_CSRF_TIME_LIMIT = None
+        # Payments. No key: the local Stripe emulator (test payments, nothing leaves the machine).
+        self.STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "")
+        self.STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "")
+        self.STRIPE_API_BASE = env("STRIPE_API_BASE", "")
+        self.STRIPE_EMULATOR_URL = env("STRIPE_EMULATOR_URL", "http://127.0.0.1:12111")
+        self.STRIPE_ALLOW_LIVE_KEYS = _bool("STRIPE_ALLOW_LIVE_KEYS")
+        self.STRIPE_TIMEOUT_SECONDS = float(env("STRIPE_TIMEOUT_SECONDS", "10"))
+        self.STRIPE_MAX_RETRIES = _int("STRIPE_MAX_RETRIES", 1)
+        self.CHECKOUT_EXPIRY_MINUTES = _int("CHECKOUT_EXPIRY_MINUTES", 30)
+        self.ALLOW_PROMOTION_CODES = _bool("ALLOW_PROMOTION_CODES")
+        self.SHIPPING_COUNTRIES = [
+            c.strip().upper() for c in env("SHIPPING_COUNTRIES", "US,CA").split(",") if c.strip()
+        ]
+        self.SHIPPING_FREE_OVER = _int("SHIPPING_FREE_OVER", 7500)
+        self.SHIPPING_STANDARD_AMOUNT = _int("SHIPPING_STANDARD_AMOUNT", 695)
+        self.SHIPPING_EXPRESS_AMOUNT = _int("SHIPPING_EXPRESS_AMOUNT", 1495)
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as a mapping for `app.config.update`."""

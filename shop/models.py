@@ -4,14 +4,20 @@ from shop.cart.models import Cart, CartItem
 from shop.catalog.models import Product, ProductImage, Variant
 from shop.content.models import Article, Page
 from shop.db import Base
+from shop.orders.models import Order, OrderEvent, OrderLine, Refund, StripeEvent
 
 __all__ = [
     "Article",
     "Base",
     "Cart",
     "CartItem",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
     "Page",
     "Product",
     "ProductImage",
+    "Refund",
+    "StripeEvent",
     "Variant",
 ]

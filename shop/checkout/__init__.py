@@ -1,0 +1,1 @@
+"""Checkout: Stripe Checkout Sessions, fulfilment and webhooks."""

@@ -1,0 +1,1 @@
+"""Orders: what a shopper bought, its state, and the timeline of what happened."""
