@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed
+	$(FLASK) first-admin-hint
 	PORT=$(PORT) $(BIN)/python -m shop.devserver
 
 lint: install

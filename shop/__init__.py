@@ -8,7 +8,7 @@ from flask import Flask
 
 from shop import db
 from shop.config import Config, check_production_safety
-from shop.extensions import csrf
+from shop.extensions import csrf, limiter
 
 
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
@@ -30,8 +30,10 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     inputs.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     _register_blueprints(app)
     _register_payments(app)
+    _register_backoffice(app)
 
     security.init_app(app)
     errors.init_app(app)
@@ -63,3 +65,11 @@ def _register_payments(app: Flask) -> None:
     setup.init_app(app)
     for blueprint in (checkout_bp, webhooks, orders_bp):
         app.register_blueprint(blueprint)
+
+
+def _register_backoffice(app: Flask) -> None:
+    from shop.backoffice import access
+    from shop.backoffice.routes import bp as backoffice_bp
+
+    access.init_app(app)
+    app.register_blueprint(backoffice_bp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from shop import migrate
 from shop.db import get_session
@@ -33,6 +33,7 @@ def db_revision(message: str) -> None:
 
 
 @click.command("seed")
+@with_appcontext
 def seed() -> None:
     """Load the sample articles, products and pages if the shop is empty."""
     from shop.seed.loader import seed_sample_content
@@ -49,3 +50,72 @@ def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(db_cli)
     app.cli.add_command(seed)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(first_admin_hint)
+
+
+users_cli = AppGroup("users", help="Staff accounts.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "marketer", "operator"]))
+@click.option("--name", default="")
+def users_create(email: str, role: str, name: str) -> None:
+    """Create a staff account; the password is asked twice or read from SHOP_USER_PASSWORD."""
+    import os
+
+    from shop.accounts.services import AccountError, audit, create_staff, parse_role
+
+    password = os.environ.get("SHOP_USER_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    session = get_session()
+    try:
+        user = create_staff(session, email, password, parse_role(role), name)
+    except AccountError as error:
+        raise click.ClickException(error.message) from error
+    audit(session, None, "staff.create", user.email, after={"role": user.role.value})
+    session.commit()
+    click.echo(f"created {user.email} ({user.role.value})")
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    """List staff accounts."""
+    import sqlalchemy as sa
+
+    from shop.accounts.models import StaffUser
+
+    for user in get_session().scalars(sa.select(StaffUser).order_by(StaffUser.email)):
+        state = "active" if user.active else "disabled"
+        click.echo(f"{user.email}\t{user.role.value}\t{state}")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+def users_disable(email: str) -> None:
+    """Disable a staff account and end its sessions."""
+    from shop.accounts.services import audit, find_staff, set_active
+
+    session = get_session()
+    user = find_staff(session, email)
+    if user is None:
+        raise click.ClickException(f"no staff account {email}")
+    set_active(session, user, False)
+    audit(session, None, "staff.disable", user.email, {"active": True}, {"active": False})
+    session.commit()
+    click.echo(f"disabled {user.email}")
+
+
+@click.command("first-admin-hint")
+@with_appcontext
+def first_admin_hint() -> None:
+    """Say how to create the first admin when there is none (used by make run)."""
+    from shop.accounts.services import count_admins
+
+    if count_admins(get_session()) == 0:
+        click.echo(
+            " * No staff account yet. Create the first admin with:\n"
+            "   .venv/bin/flask --app shop users create you@example.com --role admin"
+        )

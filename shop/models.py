@@ -1,5 +1,6 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
 
+from shop.accounts.models import AuditEntry, StaffUser
 from shop.cart.models import Cart, CartItem
 from shop.catalog.models import Product, ProductImage, Variant
 from shop.content.models import Article, Page
@@ -8,6 +9,7 @@ from shop.orders.models import Order, OrderEvent, OrderLine, Refund, StripeEvent
 
 __all__ = [
     "Article",
+    "AuditEntry",
     "Base",
     "Cart",
     "CartItem",
@@ -18,6 +20,7 @@ __all__ = [
     "Product",
     "ProductImage",
     "Refund",
+    "StaffUser",
     "StripeEvent",
     "Variant",
 ]

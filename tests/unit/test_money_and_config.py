@@ -43,3 +43,22 @@ def test_production_refuses_unsafe_settings(settings, message):
 def test_production_starts_with_safe_settings_and_development_is_lenient():
     check_production_safety({"ENV": "production", "SECRET_KEY": STRONG, "DEBUG": False})
     check_production_safety({"ENV": "development", "SECRET_KEY": DEV_SECRET_KEY, "DEBUG": True})
+
+
+def test_production_cookies_are_secure_httponly_and_lax(monkeypatch):
+    from shop.config import Config
+
+    monkeypatch.setenv("SHOP_ENV", "production")
+    config = Config()
+    assert config.SESSION_COOKIE_SECURE is True
+    assert config.SESSION_COOKIE_HTTPONLY is True
+    assert config.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+def test_production_responses_carry_hsts(database_url):
+    from tests.conftest import build_test_app
+
+    app = build_test_app(database_url, ENV="production", SECRET_KEY=STRONG)
+    response = app.test_client().get("/robots.txt")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+    app.extensions["db_engine"].dispose()

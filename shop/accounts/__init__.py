@@ -1,0 +1,1 @@
+"""Staff accounts: who may use the backoffice, with which role, and what they did."""

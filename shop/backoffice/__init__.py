@@ -1,0 +1,1 @@
+"""The staff backoffice under /admin: one blueprint, one access check."""
