@@ -24,11 +24,20 @@ WEBHOOK_TOLERANCE_SECONDS = 300
 class PaymentError(Exception):
     """Stripe refused or could not be reached; `message` is safe to show a shopper."""
 
-    def __init__(self, message: str, *, code: str | None = None, retryable: bool = False):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        retryable: bool = False,
+        detail: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.code = code
         self.retryable = retryable
+        #: Stripe's own explanation, for staff (never shown to shoppers).
+        self.detail = detail
 
 
 class WebhookSignatureError(Exception):
@@ -136,7 +145,9 @@ def _error_message(error: stripe.StripeError) -> PaymentError:
         )
     if isinstance(error, stripe.InvalidRequestError):
         return PaymentError(
-            "Our payment provider refused the request.", code=getattr(error, "code", None)
+            "Our payment provider refused the request.",
+            code=getattr(error, "code", None),
+            detail=error.user_message or str(error),
         )
     if isinstance(error, stripe.AuthenticationError):
         return PaymentError("Payments are not set up correctly. Please contact us.", code="auth")
@@ -251,6 +262,33 @@ class StripeGateway:
             params={"payment_intent": payment_intent_id, "limit": 100},
         )
         return [_refund_state(r) for r in page.data]
+
+    def refund(
+        self, payment_intent_id: str, amount: int, reason: str | None, idempotency_key: str
+    ) -> RefundState:
+        """Refund part or all of a payment; Stripe refuses more than what is left."""
+        params: dict[str, Any] = {"payment_intent": payment_intent_id, "amount": amount}
+        if reason in ("duplicate", "fraudulent", "requested_by_customer"):
+            params["reason"] = reason
+        refund = self._call(
+            "refunds.create",
+            self._client.v1.refunds.create,
+            params=params,
+            options={"idempotency_key": idempotency_key},
+        )
+        return _refund_state(refund)
+
+    def checkout_sessions(
+        self, created_since: datetime | None = None, starting_after: str | None = None
+    ) -> tuple[list[SessionState], bool]:
+        """One page (up to 100) of Checkout Sessions, newest first, and whether more exist."""
+        params: dict[str, Any] = {"limit": 100}
+        if created_since is not None:
+            params["created"] = {"gte": int(created_since.timestamp())}
+        if starting_after:
+            params["starting_after"] = starting_after
+        page = self._call("checkout.list", self._client.v1.checkout.sessions.list, params=params)
+        return [_session_state(s) for s in page.data], bool(page.has_more)
 
     def verify_webhook(self, payload: bytes, signature: str | None) -> WebhookEvent:
         """Check the Stripe-Signature header over the raw body and parse the event."""
