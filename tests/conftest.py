@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,30 +32,50 @@ def pytest_report_header() -> str:
     return f"database: {'PostgreSQL' if POSTGRES_URL else 'SQLite'}"
 
 
-def _reset_postgres(url: str) -> None:
+def _private_schema(url: str) -> tuple[str, str]:
+    """A schema of this run's own on the given database, and a URL that uses only it.
+
+    Runs that share the database (CI, a developer, parallel workers) never touch each
+    other's tables; the schema is dropped when the run ends.
+    """
+    schema = f"test_{os.getpid()}_{secrets.token_hex(3)}"
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     except sa.exc.OperationalError as error:
         # In CI a missing database is a failure, never a quiet skip.
         message = f"PostgreSQL at SHOP_TEST_DATABASE_URL unreachable: {error}"
         raise pytest.UsageError(message) from error
     finally:
         engine.dispose()
+    scoped = sa.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    return schema, scoped.render_as_string(hide_password=False)
+
+
+def _drop_schema(url: str, schema: str) -> None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A freshly migrated database for the whole run."""
     if POSTGRES_URL:
-        _reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
+        schema, url = _private_schema(POSTGRES_URL)
+        try:
+            migrate.upgrade(url)
+            yield url
+        finally:
+            _drop_schema(POSTGRES_URL, schema)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'shop.db'}"
-    migrate.upgrade(url)
-    return url
+        migrate.upgrade(url)
+        yield url
 
 
 def truncate_all(engine: sa.Engine) -> None:
