@@ -5,6 +5,7 @@ from shop.cart.models import Cart, CartItem
 from shop.catalog.models import Product, ProductImage, Variant
 from shop.content.models import Article, Page
 from shop.db import Base
+from shop.editorial.models import Revision
 from shop.orders.models import Order, OrderEvent, OrderLine, Refund, StripeEvent
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Product",
     "ProductImage",
     "Refund",
+    "Revision",
     "StaffUser",
     "StripeEvent",
     "Variant",

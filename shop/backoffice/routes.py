@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from shop.backoffice import auth, dashboard, staff  # noqa: F401  (modules register routes)
+from shop.backoffice import (  # noqa: F401  (modules register routes)
+    articles,
+    auth,
+    dashboard,
+    editorial_history,
+    images,
+    pages,
+    products,
+    staff,
+)
 from shop.backoffice.blueprint import bp
 
 __all__ = ["bp"]

@@ -40,6 +40,10 @@ class Product(Base):
     )
     featured: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=100)
+    #: Grows on every editorial change; saves name the version they started from.
+    version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
+    #: Unpublished edits of a published product (None: nothing pending).
+    draft: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from shop.catalog.services import (
     buyable_variants,
@@ -13,6 +15,7 @@ from shop.catalog.services import (
 )
 from shop.content.services import articles_for_product
 from shop.db import get_session
+from shop.editorial.preview import PreviewError, preview_product, preview_requested
 from shop.web.seo import product_data
 
 bp = Blueprint("catalog", __name__, url_prefix="/shop")
@@ -27,9 +30,15 @@ def index() -> str:
 
 
 @bp.get("/<slug:slug>")
-def product(slug: str) -> str:
+def product(slug: str) -> ResponseReturnValue:
     """One product: gallery, variants with live price and stock, copy, FAQ, articles."""
     session = get_session()
+    try:
+        preview = preview_requested(request.args.get("preview"), current_user)
+    except PreviewError:
+        abort(400, description="Unknown preview; the only one is preview=draft.")
+    if preview:
+        return _preview(slug)
     item = get_published_product(session, slug)
     if item is None:
         abort(404)
@@ -52,3 +61,24 @@ def product(slug: str) -> str:
         trail=trail,
         structured=[product_data(item, path)],
     )
+
+
+def _preview(slug: str) -> ResponseReturnValue:
+    # Staff only: the product with its unpublished changes, never cached or indexed.
+    found = preview_product(get_session(), slug)
+    if found is None:
+        abort(404)
+    item, articles = found
+    variants = buyable_variants(item)
+    path = url_for("catalog.product", slug=item.slug)
+    trail = [("Home", url_for("web.home")), ("Shop", url_for("catalog.index")), (item.name, path)]
+    html = render_template(
+        "backoffice/products/preview.html",
+        product=item,
+        variants=variants,
+        selected=default_variant(item),
+        states={v.id: stock_state(v) for v in variants},
+        articles=articles,
+        trail=trail,
+    )
+    return html, 200, {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"}

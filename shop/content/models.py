@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -42,6 +42,10 @@ class Article(Base):
     featured: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    #: Grows on every editorial change; saves name the version they started from.
+    version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
+    #: Unpublished edits of a published item (None: nothing pending).
+    draft: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -69,6 +73,10 @@ class Page(Base):
         enum_column(PublishStatus, "page_status"), default=PublishStatus.DRAFT
     )
     deleted_at: Mapped[datetime | None]
+    #: Grows on every editorial change; saves name the version they started from.
+    version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
+    #: Unpublished edits of a published item (None: nothing pending).
+    draft: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

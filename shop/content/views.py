@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from shop.catalog.models import PublishStatus
 from shop.catalog.services import published_products_by_slug
@@ -12,6 +14,12 @@ from shop.content.services import (
     list_published_articles,
 )
 from shop.db import get_session
+from shop.editorial.preview import (
+    PreviewError,
+    preview_article,
+    preview_page,
+    preview_requested,
+)
 from shop.markup import render_markdown
 from shop.web.seo import article_data
 
@@ -26,11 +34,26 @@ def hub() -> str:
     return render_template("content/hub.html", articles=articles, trail=trail)
 
 
+#: Staff previews are never cached or indexed.
+PREVIEW_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"}
+
+
+def _wants_preview() -> bool:
+    try:
+        return preview_requested(request.args.get("preview"), current_user)
+    except PreviewError:
+        abort(400, description="Unknown preview; the only one is preview=draft.")
+
+
 @bp.get("/learn/<slug:slug>")
-def article(slug: str) -> str:
-    """One article with contents, reading time, disclaimer and "shop this" blocks."""
+def article(slug: str) -> ResponseReturnValue:
+    """One article with contents, reading time, disclaimer and "shop this" blocks.
+
+    Signed-in editors asking for ?preview=draft see the unpublished changes instead.
+    """
     session = get_session()
-    item = get_published_article(session, slug)
+    preview = _wants_preview()
+    item = preview_article(session, slug) if preview else get_published_article(session, slug)
     if item is None:
         abort(404)
     body = render_markdown(item.body_md)
@@ -42,24 +65,31 @@ def article(slug: str) -> str:
     ]
     path = url_for("content.article", slug=item.slug)
     trail = [("Home", url_for("web.home")), ("Learn", url_for("content.hub")), (item.title, path)]
-    return render_template(
-        "content/article.html",
+    html = render_template(
+        "backoffice/articles/preview.html" if preview else "content/article.html",
         article=item,
         body=body,
         inline_products=inline,
         related=related,
         trail=trail,
-        structured=[article_data(item, path, None)],
+        structured=[] if preview else [article_data(item, path, None)],
     )
+    return (html, 200, PREVIEW_HEADERS) if preview else html
 
 
 @bp.get("/pages/<slug:slug>")
-def page(slug: str) -> str:
-    """A static page: shipping, returns, privacy, terms."""
-    item = get_published_page(get_session(), slug)
+def page(slug: str) -> ResponseReturnValue:
+    """A static page: shipping, returns, privacy, terms (editors may preview the draft)."""
+    session = get_session()
+    preview = _wants_preview()
+    item = preview_page(session, slug) if preview else get_published_page(session, slug)
     if item is None:
         abort(404)
     trail = [("Home", url_for("web.home")), (item.title, url_for("content.page", slug=item.slug))]
-    return render_template(
-        "content/page.html", page=item, body=render_markdown(item.body_md), trail=trail
+    html = render_template(
+        "backoffice/pages/preview.html" if preview else "content/page.html",
+        page=item,
+        body=render_markdown(item.body_md),
+        trail=trail,
     )
+    return (html, 200, PREVIEW_HEADERS) if preview else html

@@ -55,3 +55,30 @@ def login_as(app: Flask, make_staff: Callable[..., StaffUser]) -> Callable[[Role
         return client
 
     return login
+
+
+def page_form(client: FlaskClient, path: str) -> dict[str, str]:
+    """The CSRF token and loaded version from the edit form on `path`."""
+    html = client.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    version = re.search(r'name="version"[^>]*value="(\d+)"', html) or re.search(
+        r'value="(\d+)"[^>]*name="version"', html
+    )
+    assert token and version, f"no edit form on {path}"
+    return {"csrf_token": token.group(1), "version": version.group(1)}
+
+
+def article_data(**values: object) -> dict[str, object]:
+    """A complete article form submission, overridden by `values`."""
+    data: dict[str, object] = {
+        "title": "Shoulder blade basics",
+        "slug": "shoulder-blade-basics",
+        "summary": "Why the area between the shoulder blades tightens.",
+        "body_md": "Intro paragraph.\n\n## Why\n\nBecause desks.\n",
+        "seo_title": "",
+        "seo_description": "",
+        "publish_at": "",
+        "action": "save",
+    }
+    data.update(values)
+    return data

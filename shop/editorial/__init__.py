@@ -1,0 +1,1 @@
+"""Editorial workflow for products, articles and pages: drafts, revisions, publishing."""
