@@ -30,11 +30,14 @@ typecheck: install
 	$(BIN)/mypy
 
 # The suite runs on SQLite, then again on PostgreSQL when SHOP_TEST_DATABASE_URL is set.
+# Two workers: each gets its own SQLite file or PostgreSQL schema, servers on free ports.
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(or $(TEST_WORKERS),2)
+
 pytest: install
-	env -u SHOP_TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider
+	env -u SHOP_TEST_DATABASE_URL $(PYTEST)
 	@if [ -n "$$SHOP_TEST_DATABASE_URL" ]; then \
 		echo "--- again on PostgreSQL ($${SHOP_TEST_DATABASE_URL%%@*}@...)"; \
-		$(BIN)/pytest -q -p no:cacheprovider; \
+		$(PYTEST); \
 	else \
 		echo "SHOP_TEST_DATABASE_URL not set: PostgreSQL run skipped"; \
 	fi

@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(users_cli)
     app.cli.add_command(first_admin_hint)
+    app.cli.add_command(payments_cli)
 
 
 users_cli = AppGroup("users", help="Staff accounts.")
@@ -119,3 +120,45 @@ def first_admin_hint() -> None:
             " * No staff account yet. Create the first admin with:\n"
             "   .venv/bin/flask --app shop users create you@example.com --role admin"
         )
+
+
+payments_cli = AppGroup("payments", help="Payments: compare Stripe with the orders.")
+
+
+@payments_cli.command("reconcile")
+@click.option("--since", default="", help="Only sessions created since this date (YYYY-MM-DD).")
+@click.option("--fix", is_flag=True, help="Run fulfilment for sessions paid in Stripe, not here.")
+def payments_reconcile(since: str, fix: bool) -> None:
+    """Compare Checkout Sessions with orders; exit 0 clean, 1 needs attention, 2 Stripe down."""
+    from shop.checkout.gateway import PaymentError
+    from shop.checkout.setup import gateway
+    from shop.reconcile import services
+
+    try:
+        day = services.parse_since(since)
+    except services.ReconcileError as error:
+        raise click.BadParameter(error.message, param_hint="--since") from error
+    session = get_session()
+
+    def progress(checked: int) -> None:
+        click.echo(f"checked {checked} sessions...", err=True)
+
+    try:
+        report = services.reconcile(session, gateway(), day, progress)
+        services.save_run(session, report, "cli")
+        fixed = services.fix_all(session, gateway(), report) if fix else set()
+    except PaymentError as error:
+        session.rollback()
+        click.echo(services.stripe_problem(error), err=True)
+        raise SystemExit(2) from error
+    session.commit()
+    remaining = [f for f in report.findings if f.session_id not in fixed]
+    for finding in report.findings:
+        mark = "FIXED" if finding.session_id in fixed else finding.label
+        where = " ".join(filter(None, [finding.order_number, finding.session_id]))
+        click.echo(f"{mark}: {where}: {finding.detail}")
+    click.echo(
+        f"{report.sessions_checked} sessions checked, {len(report.findings)} findings, "
+        f"{len(fixed)} fixed, {len(remaining)} need attention."
+    )
+    raise SystemExit(1 if remaining else 0)

@@ -8,9 +8,13 @@ from shop.backoffice import (  # noqa: F401  (modules register routes)
     dashboard,
     editorial_history,
     images,
+    orders,
+    orders_actions,
     pages,
     products,
+    reconcile,
     staff,
+    stock,
 )
 from shop.backoffice.blueprint import bp
 

@@ -36,6 +36,7 @@ from shop.checkout.services import (
 from shop.checkout.setup import gateway
 from shop.db import get_session
 from shop.extensions import csrf
+from shop.insights.attribution import record_featured_articles
 from shop.orders.services import order_by_checkout_session
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ def start() -> ResponseReturnValue:
             return redirect(existing.stripe_session_url, 303)
     try:
         order = place_pending_order(session, cart, token or "", settings)
+        record_featured_articles(session, order)  # dashboard attribution; never fails checkout
         session.commit()
     except CheckoutError as error:
         session.rollback()

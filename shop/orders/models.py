@@ -116,12 +116,24 @@ class OrderLine(Base):
     sku: Mapped[str] = mapped_column(sa.String(64))
     unit_amount: Mapped[int]
     quantity: Mapped[int]
+    #: Units an operator has shipped (see shop.operations.fulfilment).
+    fulfilled_quantity: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    #: Units put back on the shelf after a refund (see shop.operations.refunds).
+    restocked_quantity: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
 
     order: Mapped[Order] = relationship(back_populates="lines")
 
     __table_args__ = (
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
         sa.CheckConstraint("unit_amount >= 0", name="unit_amount_not_negative"),
+        sa.CheckConstraint(
+            "fulfilled_quantity >= 0 AND fulfilled_quantity <= quantity",
+            name="fulfilled_within_quantity",
+        ),
+        sa.CheckConstraint(
+            "restocked_quantity >= 0 AND restocked_quantity <= quantity",
+            name="restocked_within_quantity",
+        ),
         sa.Index("ix_order_line_order", "order_id"),
     )
 
@@ -129,6 +141,11 @@ class OrderLine(Base):
     def line_total(self) -> int:
         """Unit price times quantity, in minor units."""
         return self.unit_amount * self.quantity
+
+    @property
+    def unshipped_quantity(self) -> int:
+        """Units still to ship."""
+        return self.quantity - (self.fulfilled_quantity or 0)
 
 
 class OrderEvent(Base):

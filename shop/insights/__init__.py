@@ -1,0 +1,1 @@
+"""Figures for the backoffice dashboard: sales, stock, and the articles behind orders."""

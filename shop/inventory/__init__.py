@@ -1,0 +1,1 @@
+"""Stock adjustments with their history, and price changes."""

@@ -1,0 +1,1 @@
+"""Operators' work on orders: shipping, refunds, cancellations, notes, lists and exports."""

@@ -1,0 +1,1 @@
+"""Comparing Stripe's Checkout Sessions with the shop's orders."""
