@@ -5,17 +5,21 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from shop.checkout.setup import EMULATOR_WEBHOOK_SECRET
 from shop.db import get_session
 from shop.seed.loader import seed_sample_content
+from shop.stripe_emulator import EmulatorServer
 from tests.conftest import IN_CI, build_test_app, truncate_all
 
 CHROMIUM = os.environ.get("SHOP_CHROMIUM", "/usr/bin/chromium")
@@ -121,3 +125,62 @@ def page_factory(browser: Any, live_shop: LiveServer) -> Iterator[Any]:
     yield new_page
     for context in contexts:
         context.close()
+
+
+@contextmanager
+def shop_with_payments(
+    database_url: str, prepare: Callable[[Session], None] | None = None
+) -> Iterator[tuple[LiveServer, EmulatorServer]]:
+    """The sample shop and the Stripe emulator, wired to each other over loopback HTTP.
+
+    `prepare` may add rows (staff accounts, say) before the shop opens; everything is
+    emptied again afterwards.
+    """
+    emulator = EmulatorServer(webhook_retry_base=0.05, async_delay=60).start()
+    app = build_test_app(
+        database_url,
+        STRIPE_API_BASE=emulator.url,
+        STRIPE_WEBHOOK_SECRET=EMULATOR_WEBHOOK_SECRET,
+        STRIPE_MAX_RETRIES=0,
+    )
+    live = serve(app)
+    app.config["SITE_URL"] = live.url
+    emulator.set_webhook(f"{live.url}/webhooks/stripe", EMULATOR_WEBHOOK_SECRET)
+    with app.app_context():
+        session = get_session()
+        seed_sample_content(session, app.config["CURRENCY"], app.config["MEDIA_DIR"])
+        if prepare is not None:
+            prepare(session)
+        session.commit()
+    try:
+        yield live, emulator
+    finally:
+        live.stop()
+        emulator.stop()
+        truncate_all(app.extensions["db_engine"])
+        app.extensions["db_engine"].dispose()
+
+
+@contextmanager
+def guarded_pages(browser: Any, *allowed: str) -> Iterator[Callable[..., Any]]:
+    """Open pages that may only contact the given origins; contexts close afterwards."""
+    contexts: list[Any] = []
+
+    def open_page(viewport: dict[str, int] = DESKTOP, javascript: bool = True) -> Any:
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+        contexts.append(context)
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url.startswith(allowed) else route.abort()
+            ),
+        )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()

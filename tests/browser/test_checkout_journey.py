@@ -10,13 +10,9 @@ import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 
-from shop.checkout.setup import EMULATOR_WEBHOOK_SECRET
-from shop.db import get_session
 from shop.orders.models import Order, OrderStatus
-from shop.seed.loader import seed_sample_content
 from shop.stripe_emulator import EmulatorServer
-from tests.browser.conftest import DESKTOP, PHONE, LiveServer, serve
-from tests.conftest import build_test_app, truncate_all
+from tests.browser.conftest import DESKTOP, PHONE, LiveServer, guarded_pages, shop_with_payments
 
 pytestmark = pytest.mark.browser
 axe = Axe()
@@ -25,52 +21,16 @@ axe = Axe()
 @pytest.fixture(scope="module")
 def payments(database_url: str) -> Iterator[tuple[LiveServer, EmulatorServer]]:
     """The sample shop and the emulator, wired to each other over loopback HTTP."""
-    emulator = EmulatorServer(webhook_retry_base=0.05, async_delay=60).start()
-    app = build_test_app(
-        database_url,
-        STRIPE_API_BASE=emulator.url,
-        STRIPE_WEBHOOK_SECRET=EMULATOR_WEBHOOK_SECRET,
-        STRIPE_MAX_RETRIES=0,
-    )
-    live = serve(app)
-    app.config["SITE_URL"] = live.url
-    emulator.set_webhook(f"{live.url}/webhooks/stripe", EMULATOR_WEBHOOK_SECRET)
-    with app.app_context():
-        session = get_session()
-        seed_sample_content(session, app.config["CURRENCY"], app.config["MEDIA_DIR"])
-        session.commit()
-    try:
-        yield live, emulator
-    finally:
-        live.stop()
-        emulator.stop()
-        truncate_all(app.extensions["db_engine"])
-        app.extensions["db_engine"].dispose()
+    with shop_with_payments(database_url) as servers:
+        yield servers
 
 
 @pytest.fixture
 def shop_page(browser: Any, payments: tuple[LiveServer, EmulatorServer]) -> Iterator[Any]:
     """A fresh browser page; only the shop and the emulator may be contacted."""
     live, emulator = payments
-    contexts: list[Any] = []
-
-    def open_page(viewport: dict[str, int] = PHONE, javascript: bool = True) -> Any:
-        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
-        contexts.append(context)
-        allowed = (live.url, emulator.url)
-        context.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if route.request.url.startswith(allowed) else route.abort()
-            ),
-        )
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
+    with guarded_pages(browser, live.url, emulator.url) as open_page:
+        yield open_page
 
 
 def assert_accessible(page: Any, javascript: bool = True) -> None:

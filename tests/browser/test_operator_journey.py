@@ -9,15 +9,12 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy.orm import Session
 
 from shop.accounts.models import Role
 from shop.accounts.services import create_staff
-from shop.checkout.setup import EMULATOR_WEBHOOK_SECRET
-from shop.db import get_session
-from shop.seed.loader import seed_sample_content
 from shop.stripe_emulator import EmulatorServer
-from tests.browser.conftest import DESKTOP, PHONE, LiveServer, serve
-from tests.conftest import build_test_app, truncate_all
+from tests.browser.conftest import DESKTOP, PHONE, LiveServer, guarded_pages, shop_with_payments
 
 pytestmark = pytest.mark.browser
 axe = Axe()
@@ -26,56 +23,23 @@ PASSWORD = "correct horse battery staple"
 SHOTS = Path("/tmp/ops-shots")
 
 
+def _operator_account(session: Session) -> None:
+    create_staff(session, OPERATOR, PASSWORD, Role.OPERATOR)
+
+
 @pytest.fixture(scope="module")
 def payments(database_url: str) -> Iterator[tuple[LiveServer, EmulatorServer]]:
     """The sample shop with an operator account, and the emulator, wired together."""
-    emulator = EmulatorServer(webhook_retry_base=0.05, async_delay=60).start()
-    app = build_test_app(
-        database_url,
-        STRIPE_API_BASE=emulator.url,
-        STRIPE_WEBHOOK_SECRET=EMULATOR_WEBHOOK_SECRET,
-        STRIPE_MAX_RETRIES=0,
-    )
-    live = serve(app)
-    app.config["SITE_URL"] = live.url
-    emulator.set_webhook(f"{live.url}/webhooks/stripe", EMULATOR_WEBHOOK_SECRET)
-    with app.app_context():
-        session = get_session()
-        seed_sample_content(session, app.config["CURRENCY"], app.config["MEDIA_DIR"])
-        create_staff(session, OPERATOR, PASSWORD, Role.OPERATOR)
-        session.commit()
-    try:
-        yield live, emulator
-    finally:
-        live.stop()
-        emulator.stop()
-        truncate_all(app.extensions["db_engine"])
-        app.extensions["db_engine"].dispose()
+    with shop_with_payments(database_url, _operator_account) as servers:
+        yield servers
 
 
 @pytest.fixture
 def open_page(browser: Any, payments: tuple[LiveServer, EmulatorServer]) -> Iterator[Any]:
     """A fresh browser page; only the shop and the emulator may be contacted."""
     live, emulator = payments
-    contexts: list[Any] = []
-
-    def new_page(viewport: dict[str, int] = DESKTOP) -> Any:
-        context = browser.new_context(viewport=viewport)
-        contexts.append(context)
-        allowed = (live.url, emulator.url)
-        context.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if route.request.url.startswith(allowed) else route.abort()
-            ),
-        )
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield new_page
-    for context in contexts:
-        context.close()
+    with guarded_pages(browser, live.url, emulator.url) as new_page:
+        yield new_page
 
 
 def assert_accessible(page: Any) -> None:
