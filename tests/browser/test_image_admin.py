@@ -18,7 +18,7 @@ from tests.browser.conftest import DESKTOP, PHONE
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery staple"
-#: Set to a folder to keep screenshots of the page (e.g. /tmp/image-shots).
+#: Set to a folder to keep screenshots of the page.
 SHOTS = os.environ.get("SHOP_SCREENSHOT_DIR", "")
 
 axe = Axe()

@@ -19,7 +19,7 @@ from tests.browser.conftest import DESKTOP, PHONE
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery staple"
-#: Set to a folder to keep screenshots of the editor pages (e.g. /tmp/editorial-shots).
+#: Set to a folder to keep screenshots of the editor pages.
 SHOTS = os.environ.get("SHOP_SCREENSHOT_DIR", "")
 NEW_TAGLINE = "Reaches the knot between your shoulder blades, no help needed."
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.browser
 axe = Axe()
 OPERATOR = "ops@balmorex.example"
 PASSWORD = "correct horse battery staple"
-SHOTS = Path("/tmp/ops-shots")
+#: Set to a folder to keep screenshots of the operator pages.
+SHOTS = os.environ.get("SHOP_SCREENSHOT_DIR", "")
 
 
 def _operator_account(session: Session) -> None:
@@ -60,10 +62,13 @@ def buy_two_pros(page: Any, base: str) -> tuple[str, str]:
 
 
 def shoot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    """Keep screenshots at both widths when SHOP_SCREENSHOT_DIR is set."""
+    if not SHOTS:
+        return
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
     for label, viewport in (("1366", DESKTOP), ("390", PHONE)):
         page.set_viewport_size(viewport)
-        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
 
 
