@@ -194,7 +194,7 @@ def test_nothing_is_created_by_a_refused_request(
 
 def test_live_keys_are_refused(emulator: EmulatorServer) -> None:
     live = stripe.StripeClient(
-        "sk_live_123456789", max_network_retries=0, **emulator.client_options()
+        "sk_live_not-a-real-key", max_network_retries=0, **emulator.client_options()
     )
 
     with pytest.raises(stripe.AuthenticationError) as raised:
