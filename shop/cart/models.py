@@ -45,6 +45,10 @@ class CartItem(Base):
     cart_id: Mapped[int] = mapped_column(sa.ForeignKey("cart.id", ondelete="CASCADE"))
     variant_id: Mapped[int] = mapped_column(sa.ForeignKey("variant.id", ondelete="CASCADE"))
     quantity: Mapped[int]
+    #: The article whose "shop this" block or product link the shopper followed to add it.
+    from_article_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("article.id", ondelete="SET NULL")
+    )
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cart: Mapped[Cart] = relationship(back_populates="items")
@@ -56,4 +60,5 @@ class CartItem(Base):
         sa.UniqueConstraint("cart_id", "variant_id", name="uq_cart_item_cart_id_variant_id"),
         # Deleting a variant cascades here; without this index that is a full scan.
         sa.Index("ix_cart_item_variant", "variant_id"),
+        sa.Index("ix_cart_item_from_article", "from_article_id"),
     )

@@ -154,8 +154,17 @@ def _check_quantity(quantity: int, smallest: int = 1) -> None:
         raise CartError(UPDATE_QUANTITY_MESSAGE if smallest == 0 else QUANTITY_MESSAGE)
 
 
-def add_item(session: Session, cart: Cart, variant_id: int, quantity: int) -> CartItem:
-    """Put `quantity` of a variant in the cart, merging with a line it already has."""
+def add_item(
+    session: Session,
+    cart: Cart,
+    variant_id: int,
+    quantity: int,
+    from_article_id: int | None = None,
+) -> CartItem:
+    """Put `quantity` of a variant in the cart, merging with a line it already has.
+
+    `from_article_id` names the article the shopper added it from; the latest one wins.
+    """
     _check_quantity(quantity)
     variant = session.scalar(
         sa.select(Variant).where(Variant.id == variant_id).options(joinedload(Variant.product))
@@ -174,10 +183,12 @@ def add_item(session: Session, cart: Cart, variant_id: int, quantity: int) -> Ca
     already = item.quantity if item else 0
     _check_stock(variant, already + quantity, already)
     if item is None:
-        item = CartItem(variant=variant, quantity=quantity)
+        item = CartItem(variant=variant, quantity=quantity, from_article_id=from_article_id)
         cart.items.append(item)
     else:
         item.quantity = already + quantity
+        if from_article_id is not None:
+            item.from_article_id = from_article_id
     session.flush()
     return item
 

@@ -37,6 +37,7 @@ from shop.cart.services import (
     summarize_cart,
 )
 from shop.db import get_session
+from shop.insights.attribution import followed_article_id
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 
@@ -65,7 +66,8 @@ def add() -> Response:
         # A form without the field adds one; an empty or mistyped field is an error.
         quantity = parse_quantity(request.form.get("quantity", "1"))
         cart = get_or_create_cart(session, read_cart_token(request))
-        item = add_item(session, cart, variant_id, quantity)
+        article_id = followed_article_id(session, request.form.get("from_article"))
+        item = add_item(session, cart, variant_id, quantity, article_id)
     except UnknownVariantError as error:
         session.rollback()
         abort(400, description=error.message)

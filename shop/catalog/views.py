@@ -16,6 +16,7 @@ from shop.catalog.services import (
 from shop.content.services import articles_for_product
 from shop.db import get_session
 from shop.editorial.preview import PreviewError, preview_product, preview_requested
+from shop.insights.attribution import article_slug_or_none
 from shop.web.seo import product_data
 
 bp = Blueprint("catalog", __name__, url_prefix="/shop")
@@ -58,6 +59,8 @@ def product(slug: str) -> ResponseReturnValue:
         selected=selected,
         states={v.id: stock_state(v) for v in variants},
         articles=articles_for_product(session, item.id),
+        # Came from an article's "shop this" block: the add-to-cart form passes it on.
+        from_article=article_slug_or_none(request.args.get("from")),
         trail=trail,
         structured=[product_data(item, path)],
     )

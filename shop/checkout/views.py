@@ -36,7 +36,7 @@ from shop.checkout.services import (
 from shop.checkout.setup import gateway
 from shop.db import get_session
 from shop.extensions import csrf
-from shop.insights.attribution import record_featured_articles
+from shop.insights.attribution import record_article_attribution
 from shop.orders.services import order_by_checkout_session
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def start() -> ResponseReturnValue:
             return redirect(existing.stripe_session_url, 303)
     try:
         order = place_pending_order(session, cart, token or "", settings)
-        record_featured_articles(session, order)  # dashboard attribution; never fails checkout
+        record_article_attribution(session, order, token or "")  # never fails a checkout
         session.commit()
     except CheckoutError as error:
         session.rollback()

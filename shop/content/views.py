@@ -72,6 +72,8 @@ def article(slug: str) -> ResponseReturnValue:
         inline_products=inline,
         related=related,
         trail=trail,
+        # "Shop this" blocks carry the article to the cart, for the dashboard's attribution.
+        attribution_slug=None if preview else item.slug,
         structured=[] if preview else [article_data(item, path, None)],
     )
     return (html, 200, PREVIEW_HEADERS) if preview else html

@@ -12,6 +12,7 @@ from shop.catalog.models import Product, Variant
 from shop.catalog.services import LOW_STOCK_THRESHOLD
 from shop.content.models import Article
 from shop.db import utcnow
+from shop.insights.attribution import BASIS_FOLLOWED
 from shop.insights.models import ArticleReading
 from shop.orders.models import Order, OrderLine, OrderStatus
 from shop.orders.services import PAID_STATUSES
@@ -42,12 +43,16 @@ class ProductSales:
 
 @dataclass(frozen=True)
 class ArticleSales:
-    """Paid orders that bought a product an article featured."""
+    """Paid orders credited to an article: added from it, or buying a product it features."""
 
     slug: str
     title: str
-    orders: int
-    revenue: int
+    #: Orders with a line added from the article's "shop this" block.
+    followed: int
+    #: Revenue of those orders.
+    followed_revenue: int
+    #: Orders that bought a product the article features (the followed ones included).
+    featured: int
 
 
 def window(days: int = DAYS, now: datetime | None = None) -> tuple[date, datetime]:
@@ -132,25 +137,32 @@ def top_products(
 def article_sales(
     session: Session, currency: str, limit: int = 10, days: int = DAYS, now: datetime | None = None
 ) -> list[ArticleSales]:
-    """Articles by paid orders that bought something they featured at checkout time."""
+    """Articles by paid orders added from them, then by paid orders buying what they feature."""
     _first, start = window(days, now)
-    orders = sa.func.count(sa.distinct(Order.id))
+    followed_order = sa.case((ArticleReading.basis == BASIS_FOLLOWED, Order.id))
+    followed = sa.func.count(sa.distinct(followed_order))
+    followed_revenue = sa.func.sum(
+        sa.case((ArticleReading.basis == BASIS_FOLLOWED, Order.total_amount), else_=0)
+    )
+    featured = sa.func.count(sa.distinct(Order.id))
     rows = session.execute(
         sa.select(
             ArticleReading.article_slug,
             sa.func.max(Article.title),
-            orders,
-            sa.func.sum(Order.total_amount),
+            followed,
+            followed_revenue,
+            featured,
         )
         .join(Order, Order.id == ArticleReading.order_id)
         .outerjoin(Article, Article.id == ArticleReading.article_id)
         .where(*_paid_since(start, currency))
         .group_by(ArticleReading.article_slug)
-        .order_by(orders.desc(), ArticleReading.article_slug)
+        .order_by(followed.desc(), featured.desc(), ArticleReading.article_slug)
         .limit(limit)
     )
     return [
-        ArticleSales(slug, title or slug, int(n), int(total or 0)) for slug, title, n, total in rows
+        ArticleSales(slug, title or slug, int(n), int(revenue or 0), int(m))
+        for slug, title, n, revenue, m in rows
     ]
 
 

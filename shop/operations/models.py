@@ -82,5 +82,10 @@ class RefundRequest(Base):
     )
 
 
-#: Case-insensitive email search on the orders list (lower(email) LIKE 'prefix%').
-ORDER_EMAIL_INDEX = sa.Index("ix_order_email_lower", sa.func.lower(Order.email))
+#: Case-insensitive email search on the orders list (lower(email) LIKE 'prefix%'); pattern
+#: ops let PostgreSQL use it for LIKE under any collation, not only "C".
+ORDER_EMAIL_INDEX = sa.Index(
+    "ix_order_email_lower",
+    sa.func.lower(Order.email).label("email_lower"),
+    postgresql_ops={"email_lower": "text_pattern_ops"},
+)

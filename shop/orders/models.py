@@ -100,6 +100,11 @@ class Order(Base):
         sa.Index("ix_order_status_created", "status", "created_at", "id"),
         sa.Index("ix_order_created", "created_at", "id"),
         sa.Index("ix_order_cart", "cart_token", "status"),
+        # The operators' search is a prefix match on the number (LIKE 'BMX-12%'); pattern
+        # ops let PostgreSQL serve it from an index under any collation.
+        sa.Index(
+            "ix_order_number_pattern", "number", postgresql_ops={"number": "varchar_pattern_ops"}
+        ),
     )
 
 

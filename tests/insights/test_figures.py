@@ -67,20 +67,32 @@ def test_top_products_rank_by_units_sold_in_paid_orders(db, make_product, make_o
     assert [(p.name, p.units, p.revenue) for p in top] == [("Case", 5, 12500), ("Pro", 1, 12900)]
 
 
-def test_article_sales_count_paid_orders_recorded_at_checkout(
+def test_article_sales_rank_orders_added_from_an_article_before_featured_ones(
     db, make_product, make_article, make_order
 ):
     pro = make_product(name="Pro", variants=[("Sand", 12900, 50)]).variants[0]
     guide = make_article(slug="back-pain-guide", title="Back pain guide")
+    stretches = make_article(slug="desk-stretches", title="Desk stretches")
     first = make_order([(pro, 1)], now=NOW)
     second = make_order([(pro, 2)], now=NOW, days_ago=2)
+    third = make_order([(pro, 1)], now=NOW, days_ago=3)
     unpaid = make_order([(pro, 1)], status=OrderStatus.EXPIRED, now=NOW)
-    for order in (first, second, unpaid):
+    for order in (first, second, third, unpaid):
         db.add(ArticleReading(order_id=order.id, article_id=guide.id, article_slug=guide.slug))
+    for order in (second, unpaid):
+        db.add(
+            ArticleReading(
+                order_id=order.id,
+                article_id=stretches.id,
+                article_slug=stretches.slug,
+                basis="followed",
+            )
+        )
     db.add(ArticleReading(order_id=first.id, article_id=None, article_slug="deleted-article"))
     db.commit()
     rows = figures.article_sales(db, "USD", now=NOW)
-    assert [(a.slug, a.title, a.orders, a.revenue) for a in rows] == [
-        ("back-pain-guide", "Back pain guide", 2, 12900 * 3),
-        ("deleted-article", "deleted-article", 1, 12900),
+    assert [(a.slug, a.title, a.followed, a.followed_revenue, a.featured) for a in rows] == [
+        ("desk-stretches", "Desk stretches", 1, 12900 * 2, 1),
+        ("back-pain-guide", "Back pain guide", 0, 0, 3),
+        ("deleted-article", "deleted-article", 0, 0, 1),
     ]

@@ -41,7 +41,7 @@ def test_shop_this_block_shows_live_price_and_stock(client, seeded):
     assert block, "the guide shows a shop-this block for the Balmorex Pro"
     assert "from $99.00" in block.group(0)
     assert "In stock" in block.group(0)
-    assert 'href="/shop/balmorex-pro"' in block.group(0)
+    assert 'href="/shop/balmorex-pro?from=massage-for-upper-and-mid-back-pain"' in block.group(0)
 
 
 def test_shop_this_block_for_an_unpublished_product_is_left_out(client, make_product, make_article):
