@@ -1,4 +1,4 @@
-"""article followed to the cart, order search indexes
+"""article followed to the cart, indexes for order search and sorting by total
 
 Revision ID: 0008
 Revises: 0007
@@ -28,6 +28,10 @@ def upgrade() -> None:
             ondelete="SET NULL",
         )
 
+    op.create_index("ix_order_total", "orders", ["total_amount", "id"], unique=False)
+    op.create_index(
+        "ix_order_status_total", "orders", ["status", "total_amount", "id"], unique=False
+    )
     op.create_index(
         "ix_order_number_pattern",
         "orders",
@@ -51,6 +55,8 @@ def downgrade() -> None:
     op.drop_index("ix_order_email_lower", table_name="orders")
     op.create_index("ix_order_email_lower", "orders", [sa.text("lower(email)")], unique=False)
     op.drop_index("ix_order_number_pattern", table_name="orders")
+    op.drop_index("ix_order_status_total", table_name="orders")
+    op.drop_index("ix_order_total", table_name="orders")
     with op.batch_alter_table("cart_item", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_cart_item_from_article_id_article"), type_="foreignkey"

@@ -140,11 +140,11 @@ def _keyset(query: sa.Select[Order], sort: str, after: tuple[int, int] | None) -
         value: object = after[0]
         if column is Order.created_at:
             value = EPOCH + timedelta(microseconds=after[0])
-        if descending:
-            later = sa.or_(column < value, sa.and_(column == value, Order.id < after[1]))
-        else:
-            later = sa.or_(column > value, sa.and_(column == value, Order.id > after[1]))
-        query = query.where(later)
+        # A row-value comparison, so the (…, key, id) index can start right after the key
+        # instead of filtering every row of the earlier pages.
+        key = sa.tuple_(column, Order.id)
+        bound = sa.tuple_(sa.literal(value, column.type), sa.literal(after[1]))
+        query = query.where(key < bound if descending else key > bound)
     if descending:
         return query.order_by(column.desc(), Order.id.desc())
     return query.order_by(column.asc(), Order.id.asc())
@@ -170,15 +170,54 @@ def list_orders(
     return OrderPage(orders, cursor_for(orders[-1], flt.sort) if more and orders else None)
 
 
-def status_counts(session: Session, flt: OrderFilter) -> dict[OrderStatus, int]:
-    """How many orders match the filter in each status (one GROUP BY)."""
-    rows = session.execute(
-        sa.select(Order.status, sa.func.count())
-        .where(*conditions(flt, with_status=False))
-        .group_by(Order.status)
-    )
-    found = {status: int(count) for status, count in rows}
-    return {status: found.get(status, 0) for status in OrderStatus}
+#: Counting every order of a status is a scan of a million rows; past this many the list
+#: says "10,000+" and each count stays a short index walk.
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """Orders matching a filter per status, each counted up to `cap` and then "cap+"."""
+
+    found: dict[OrderStatus, int]
+    cap: int = COUNT_CAP
+
+    def __getitem__(self, status: OrderStatus) -> int:
+        return min(self.found.get(status, 0), self.cap)
+
+    def more(self, status: OrderStatus | None = None) -> bool:
+        """Whether the count (or, with no status, any count) stopped at the cap."""
+        if status is None:
+            return any(n > self.cap for n in self.found.values())
+        return self.found.get(status, 0) > self.cap
+
+    @property
+    def total(self) -> int:
+        """The sum of the counts (a lower bound when `more()`)."""
+        return sum(self[status] for status in OrderStatus)
+
+    def label(self, status: OrderStatus | None = None) -> str:
+        """A count for people: "1,234", or "10,000+" once past the cap."""
+        value = self.total if status is None else self[status]
+        return f"{value:,}+" if self.more(status) else f"{value:,}"
+
+
+def status_counts(session: Session, flt: OrderFilter, cap: int = COUNT_CAP) -> StatusCounts:
+    """How many orders match the filter in each status, counting each up to `cap` + 1.
+
+    One statement: per status a LIMITed subquery the (status, created_at, id) index answers,
+    so the cost is bounded by the cap, not by the size of the order book.
+    """
+    where = conditions(flt, with_status=False)
+    parts = [
+        sa.select(sa.literal(index).label("status"), sa.func.count().label("n")).select_from(
+            sa.select(Order.id).where(Order.status == status, *where).limit(cap + 1).subquery()
+        )
+        for index, status in enumerate(OrderStatus)
+    ]
+    statuses = list(OrderStatus)
+    rows = session.execute(sa.union_all(*parts))
+    return StatusCounts({statuses[index]: int(n) for index, n in rows}, cap)
 
 
 def review_queue(session: Session, limit: int = 20) -> list[Order]:

@@ -99,6 +99,9 @@ class Order(Base):
         sa.CheckConstraint("refunded_amount <= total_amount", name="refund_within_total"),
         sa.Index("ix_order_status_created", "status", "created_at", "id"),
         sa.Index("ix_order_created", "created_at", "id"),
+        # The orders list sorted by total, with or without a status, a page at a time.
+        sa.Index("ix_order_total", "total_amount", "id"),
+        sa.Index("ix_order_status_total", "status", "total_amount", "id"),
         sa.Index("ix_order_cart", "cart_token", "status"),
         # The operators' search is a prefix match on the number (LIKE 'BMX-12%'); pattern
         # ops let PostgreSQL serve it from an index under any collation.

@@ -122,6 +122,20 @@ def test_counts_per_status_follow_the_other_filters(db, make_order):
     assert counts[OrderStatus.PAID] == 2 and counts[OrderStatus.NEEDS_REVIEW] == 1
     later = queries.status_counts(db, queries.parse_filter({"from": "2026-03-02"}))
     assert later[OrderStatus.PAID] == 1 and later[OrderStatus.REFUNDED] == 0
+    assert later.label() == "2" and not later.more()
+
+
+def test_counts_stop_at_the_cap_and_say_so(db, make_order):
+    for _ in range(3):
+        make_order(status=OrderStatus.PAID, at=START)
+    make_order(status=OrderStatus.NEEDS_REVIEW, at=START)
+    counts = queries.status_counts(db, queries.parse_filter({}), cap=2)
+    assert counts[OrderStatus.PAID] == 2 and counts.more(OrderStatus.PAID)
+    assert counts.label(OrderStatus.PAID) == "2+"
+    assert counts.label(OrderStatus.NEEDS_REVIEW) == "1"
+    assert counts.label() == "3+" and counts.total == 3
+    exact = queries.status_counts(db, queries.parse_filter({}), cap=4)
+    assert exact.label(OrderStatus.PAID) == "3" and exact.label() == "4"
 
 
 def read_csv(db, rows="orders", size=500, **args) -> tuple[str, list[dict[str, str]]]:
