@@ -273,7 +273,7 @@ def time_export(client: Any, query: str, trace: bool) -> dict[str, Any]:
     }
 
 
-def measure(bench_url: str, requests: int, export: bool = True) -> dict[str, Any]:
+def measure(bench_url: str, requests: int, with_export: bool = True) -> dict[str, Any]:
     """Time the list page per filter and the export, if those routes exist."""
     media = Path(tempfile.mkdtemp(prefix="bench-media-"))
     config = TestConfig(database_url=bench_url, media_dir=media)
@@ -297,7 +297,7 @@ def measure(bench_url: str, requests: int, export: bool = True) -> dict[str, Any
         }
         listing = list(time_list(client, filters, requests))
         export = None
-        if not export:
+        if not with_export:
             pass
         elif "backoffice.orders_export" in endpoints:
             export = [
@@ -353,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"filling {args.orders:,} orders into schema {schema}...", file=sys.stderr)
             filled = fill(args.url, schema, args.orders)
-        results = measure(filled["url"], args.requests, export=not args.no_export)
+        results = measure(filled["url"], args.requests, with_export=not args.no_export)
         report(filled, results)
     except psycopg.OperationalError as error:
         print(f"PostgreSQL unreachable at {args.url}: {error}", file=sys.stderr)
