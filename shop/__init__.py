@@ -35,6 +35,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     _register_payments(app)
     _register_backoffice(app)
 
+    _register_mail(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
@@ -73,3 +74,9 @@ def _register_backoffice(app: Flask) -> None:
 
     access.init_app(app)
     app.register_blueprint(backoffice_bp)
+
+
+def _register_mail(app: Flask) -> None:
+    from shop.mail import setup
+
+    setup.init_app(app)

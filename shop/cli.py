@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from shop import migrate
 from shop.db import get_session
+from shop.mail.cli import outbox_cli
 
 db_cli = AppGroup("db", help="Database schema.")
 
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(first_admin_hint)
     app.cli.add_command(payments_cli)
+    app.cli.add_command(outbox_cli)
 
 
 users_cli = AppGroup("users", help="Staff accounts.")

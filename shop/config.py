@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 # Keys that must never reach production: the signing key of a fresh checkout.
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
+#: Sender of a fresh checkout; production must name a real mailbox before it sends mail.
+DEFAULT_MAIL_ADDRESS = "orders@balmorex.example"
 
 
 def _str(name: str, default: str = "") -> str:
@@ -84,6 +87,17 @@ class Config:
 
 
 class TestConfig(Config):
+        # Email. No SMTP_HOST: emails are written as .eml files to OUTBOX_DIR and logged.
+        self.SMTP_HOST = env("SMTP_HOST", "")
+        self.SMTP_PORT = _int("SMTP_PORT", 0)  # 0: 25, 587 or 465 by SMTP_SECURITY
+        self.SMTP_USER = env("SMTP_USER", "")
+        self.SMTP_PASSWORD = env("SMTP_PASSWORD", "")
+        self.SMTP_SECURITY = env("SMTP_SECURITY", "starttls").strip().lower()
+        self.SMTP_TIMEOUT_SECONDS = float(env("SMTP_TIMEOUT_SECONDS", "10"))
+        self.MAIL_FROM = env("MAIL_FROM", f"{self.SHOP_NAME} <{DEFAULT_MAIL_ADDRESS}>")
+        self.STAFF_ALERT_EMAIL = env("STAFF_ALERT_EMAIL", "")
+        self.OUTBOX_DIR = Path(env("OUTBOX_DIR", str(INSTANCE_DIR / "outbox")))
+        self.OUTBOX_SEND_AFTER_COMMIT = _bool("OUTBOX_SEND_AFTER_COMMIT", True)
     """Settings for the test suite: throwaway database and media folder."""
 
     def __init__(self, database_url: str, media_dir: Path) -> None:
@@ -103,6 +117,10 @@ class ConfigError(RuntimeError):
 
 
 def check_production_safety(settings: dict[str, Any]) -> None:
+        # No mail server from a developer's .env; never the project's instance/ folder (the
+        # suite's app fixture gives each test a folder of its own).
+        self.SMTP_HOST = self.SMTP_USER = self.SMTP_PASSWORD = ""
+        self.OUTBOX_DIR = Path(tempfile.gettempdir()) / "balmorex-test-outbox"
     """Refuse to start production with a weak secret key or debug on."""
     if settings.get("ENV") != "production":
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from urllib.parse import urlsplit
 
@@ -34,6 +35,9 @@ def start_emulator(app: Flask, port: int) -> EmulatorServer | None:
 def main() -> None:
     """Start the development server on PORT (default 5000)."""
     port = int(os.environ.get("PORT", "5000"))
+    # Show the shop's own notes (webhooks handled, emails sent or written) with the requests.
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("stripe").setLevel(logging.WARNING)  # one line per API call otherwise
     app = create_app()
     emulator = start_emulator(app, port)
     print(f" * Balmorex shop: http://127.0.0.1:{port}", flush=True)

@@ -8,6 +8,7 @@ from shop.db import Base
 from shop.editorial.models import Revision
 from shop.insights.models import ArticleReading
 from shop.inventory.models import PriceChange, StockMovement
+from shop.mail.models import OutboxEmail
 from shop.operations.models import RefundRequest, Shipment, ShipmentLine
 from shop.orders.models import Order, OrderEvent, OrderLine, Refund, StripeEvent
 from shop.reconcile.models import ReconcileRun
@@ -22,6 +23,7 @@ __all__ = [
     "Order",
     "OrderEvent",
     "OrderLine",
+    "OutboxEmail",
     "Page",
     "PriceChange",
     "Product",

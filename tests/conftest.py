@@ -104,9 +104,10 @@ def app_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(database_url: str, app_overrides: dict[str, Any]) -> Iterator[Flask]:
-    """The app on an empty database; tables are emptied afterwards."""
-    application = build_test_app(database_url, **app_overrides)
+def app(database_url: str, app_overrides: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
+    """The app on an empty database; tables are emptied afterwards; emails go to tmp_path."""
+    settings = {"OUTBOX_DIR": tmp_path / "outbox", **app_overrides}
+    application = build_test_app(database_url, **settings)
     engine: sa.Engine = application.extensions["db_engine"]
     try:
         yield application

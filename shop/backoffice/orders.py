@@ -22,13 +22,14 @@ from shop.accounts.models import Role
 from shop.backoffice.access import allow, register_nav
 from shop.backoffice.blueprint import bp
 from shop.db import get_session
+from shop.mail.timeline import EmailEntry, email_timeline
 from shop.money import to_decimal
 from shop.operations import queries
 from shop.operations.export import ROW_KINDS, csv_chunks
 from shop.operations.fulfilment import SHIPPABLE
 from shop.operations.inputs import CARRIERS, REFUND_REASONS, OperationsError
 from shop.operations.refunds import REFUNDABLE, refundable_amount
-from shop.orders.models import Order, OrderStatus
+from shop.orders.models import Order, OrderEvent, OrderStatus
 
 register_nav("backoffice.orders", "Orders", Role.OPERATOR)
 
@@ -73,7 +74,11 @@ def order_or_404(number: str) -> Order:
 def render_detail(order: Order, status: int = 200, **state: Any) -> ResponseReturnValue:
     """The order page; `state` carries a failed form's message and typed values back."""
     state.setdefault("refund_nonce", secrets.token_urlsafe(24))
-    timeline = sorted(order.events, key=lambda e: (e.created_at, e.id), reverse=True)
+    entries: list[OrderEvent | EmailEntry] = [
+        *order.events,
+        *email_timeline(get_session(), order.id),
+    ]
+    timeline = sorted(entries, key=lambda e: (e.created_at, e.id), reverse=True)
     pi = order.stripe_payment_intent_id
     return render_template(
         "backoffice/orders/detail.html",

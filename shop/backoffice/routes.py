@@ -10,6 +10,7 @@ from shop.backoffice import (  # noqa: F401  (modules register routes)
     images,
     orders,
     orders_actions,
+    outbox,
     pages,
     products,
     reconcile,

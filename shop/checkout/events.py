@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from shop.checkout.fulfilment import expire_order, fail_payment, fulfil_checkout
 from shop.checkout.gateway import RefundState, StripeGateway, WebhookEvent
+from shop.mail import notices
 from shop.money import format_money
 from shop.orders.models import Order, OrderStatus, Refund, StripeEvent
 from shop.orders.services import move_order, order_by_checkout_session, record_event
@@ -93,6 +94,7 @@ def sync_refunds(session: Session, payment_intent_id: str, refunds: list[RefundS
             )
         else:
             row.status = refund.status
+        notices.refund_succeeded(session, order, row)  # once per refund id, when it succeeded
     session.flush()
     refunded = min(
         sum(r.amount for r in order.refunds if r.status == "succeeded"), order.total_amount

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from shop.cart.services import clear_cart
 from shop.checkout.gateway import SessionState, StripeGateway
 from shop.db import utcnow
+from shop.mail import notices
 from shop.money import format_money
 from shop.orders.models import Order, OrderStatus
 from shop.orders.services import (
@@ -107,6 +108,7 @@ def _mark_paid(session: Session, order: Order, state: SessionState) -> None:
         record_event(order, "needs_review", reason)
     if order.cart_token:
         clear_cart(session, order.cart_token)
+    notices.order_paid(session, order)  # confirmation, and a new-order or review alert
     session.flush()
 
 
@@ -137,6 +139,7 @@ def fail_payment(session: Session, order: Order) -> None:
     record_event(
         order, "payment_failed", "The payment failed, so the order was cancelled.", public=True
     )
+    notices.payment_failed(session, order)
     session.flush()
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from shop.accounts.models import StaffUser
 from shop.accounts.services import audit
+from shop.mail import notices
 from shop.operations.inputs import OperationsError
 from shop.operations.models import Shipment, ShipmentLine
 from shop.orders.models import Order, OrderLine, OrderStatus
@@ -114,6 +115,7 @@ def fulfil_order(
         actor=actor.email,
         data={"shipment": shipment.id},
     )
+    notices.shipment_sent(session, order, shipment.id)
     session.flush()
     if all(line.unshipped_quantity == 0 for line in order.lines):
         move_order(session, order, S.FULFILLED, only_from=SHIPPABLE)

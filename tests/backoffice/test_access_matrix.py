@@ -18,7 +18,7 @@ ACCESS = [
     (r"backoffice\.dashboard$", {ADMIN, MARKETER, OPERATOR}),
     (r"backoffice\.(staff|audit)", {ADMIN}),
     (r"backoffice\.(product|article|page)", {ADMIN, MARKETER}),
-    (r"backoffice\.(order|stock|price|reconcile|export)", {ADMIN, OPERATOR}),
+    (r"backoffice\.(order|stock|price|reconcile|export|outbox)", {ADMIN, OPERATOR}),
 ]
 
 

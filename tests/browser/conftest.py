@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wsgi import ClosingIterator
 
 from shop.checkout.setup import EMULATOR_WEBHOOK_SECRET
 from shop.db import get_session
@@ -35,12 +36,45 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
 
+class InFlight:
+    """WSGI wrapper counting requests not finished yet, work after the response included.
+
+    The shop does some work once a response is out (it tries the emails it just wrote), so a
+    test's teardown waits for that before it empties the tables under it.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self.changed:
+            self.count += 1
+        try:
+            body = self.app(environ, start_response)
+        except BaseException:
+            self.done()
+            raise
+        return ClosingIterator(body, [self.done])  # after the app's own close hooks
+
+    def done(self) -> None:
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.count == 0, timeout)
+
+
 @dataclass
 class LiveServer:
     """The app served on a loopback port in a background thread."""
 
     app: Flask
     server: BaseWSGIServer
+    in_flight: InFlight
     thread: threading.Thread = field(init=False)
 
     @property
@@ -54,14 +88,16 @@ class LiveServer:
         self.thread.start()
 
     def stop(self) -> None:
-        """Shut the server down."""
+        """Shut the server down once the requests it is handling are finished."""
         self.server.shutdown()
+        self.in_flight.wait_idle(timeout=10)
         self.thread.join(timeout=5)
 
 
 def serve(app: Flask) -> LiveServer:
     """Start a threaded server for `app` on a free port."""
-    live = LiveServer(app, make_server("127.0.0.1", 0, app, threaded=True))
+    in_flight = InFlight(app)
+    live = LiveServer(app, make_server("127.0.0.1", 0, in_flight, threaded=True), in_flight)
     live.start()
     return live
 

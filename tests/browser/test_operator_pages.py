@@ -1,4 +1,4 @@
-"""Operator pages in Chromium: the dashboard, stock and reconcile pages pass axe, on both sizes."""
+"""Operator pages in Chromium: dashboard, stock, reconcile and outbox pass axe, on both sizes."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from shop.catalog.models import Variant
 from shop.content.models import Article
 from shop.db import utcnow
 from shop.insights.models import ArticleReading
+from shop.mail.models import EmailKind, OutboxEmail, OutboxStatus
+from shop.mail.outbox import enqueue
 from shop.orders.models import Order, OrderLine, OrderStatus, StockHold
 from shop.reconcile.models import ReconcileRun
 from tests.browser.conftest import DESKTOP, PHONE, LiveServer
@@ -28,7 +30,7 @@ axe = Axe()
 PASSWORD = "correct horse battery staple"
 #: Set to a folder to keep screenshots of the operator pages.
 SHOTS = os.environ.get("SHOP_SCREENSHOT_DIR", "")
-OPERATOR_PAGES = ["/admin", "/admin/stock", "/admin/reconcile"]
+OPERATOR_PAGES = ["/admin", "/admin/stock", "/admin/reconcile", "/admin/outbox"]
 
 
 def _sales(session: Any) -> None:
@@ -69,6 +71,7 @@ def _sales(session: Any) -> None:
             session.add(
                 ArticleReading(order_id=order.id, article_id=article.id, article_slug=article.slug)
             )
+    _emails(session, order)
     session.add(
         ReconcileRun(
             started_by="operator@balmorex.example",
@@ -91,6 +94,18 @@ def _sales(session: Any) -> None:
             ],
         )
     )
+
+
+def _emails(session: Any, order: Order) -> None:
+    """A sent email and one the mail server keeps refusing, for the outbox page."""
+    sent = enqueue(session, f"order-paid:{order.id}", EmailKind.ORDER_CONFIRMATION,
+                   to="ana@example.com", order_id=order.id)  # fmt: skip
+    stuck = enqueue(session, f"new-order:{order.id}", EmailKind.NEW_ORDER_ALERT, order_id=order.id)
+    for email_id, values in (
+        (sent, {"status": OutboxStatus.SENT, "attempts": 1, "sent_at": utcnow()}),
+        (stuck, {"attempts": 2, "last_error": "The mail server answered 451 Try again later"}),
+    ):
+        session.execute(sa.update(OutboxEmail).where(OutboxEmail.id == email_id).values(values))
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,1 @@
+"""Transactional email: an outbox written with each change, delivered after commit."""
