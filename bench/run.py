@@ -27,7 +27,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PAGES = ["/", "/learn/massage-for-upper-and-mid-back-pain", "/shop/balmorex-pro"]
+PAGES = [
+    "/",
+    "/learn",
+    "/learn/massage-for-upper-and-mid-back-pain",
+    "/shop",
+    "/shop/balmorex-pro",
+]
 WORKERS = max(2, os.cpu_count() or 2)
 
 
@@ -46,6 +52,7 @@ def shop_environment(tmp: Path) -> dict[str, str]:
         MEDIA_DIR=str(tmp / "media"),
         SECRET_KEY="bench-" + "x1y2z3" * 8,
         SITE_URL="http://127.0.0.1",
+        PAGE_CACHE_STAMP=str(tmp / "page-cache.stamp"),
     )
     flask = [str(BIN / "flask"), "--app", "shop"]
     subprocess.run([*flask, "db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)

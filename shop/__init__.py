@@ -25,20 +25,23 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     check_production_safety(app.config)
 
-    from shop.web import errors, inputs, security, templating
+    from shop.web import errors, inputs, pagecache, security, sessions, templating
 
     inputs.init_app(app)
+    sessions.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     _register_blueprints(app)
     _register_payments(app)
     _register_backoffice(app)
-
     _register_mail(app)
+
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    # Last: it answers ahead of every other hook, and keeps pages before they add headers.
+    pagecache.init_app(app)
 
     from shop import cli
 

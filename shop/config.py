@@ -57,6 +57,13 @@ class Config:
         self.REDIS_URL = env("REDIS_URL", "")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Anonymous storefront pages kept in each worker's memory (shop/web/pagecache.py).
+        self.PAGE_CACHE = _bool("PAGE_CACHE", True)
+        self.PAGE_CACHE_TTL = _int("PAGE_CACHE_TTL", 60)
+        self.PAGE_CACHE_MAX_ENTRIES = _int("PAGE_CACHE_MAX_ENTRIES", 500)
+        self.PAGE_CACHE_STAMP = Path(
+            env("PAGE_CACHE_STAMP", str(INSTANCE_DIR / "page-cache.stamp"))
+        )
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.ENV == "production")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -80,13 +87,6 @@ class Config:
         self.SHIPPING_FREE_OVER = _int("SHIPPING_FREE_OVER", 7500)
         self.SHIPPING_STANDARD_AMOUNT = _int("SHIPPING_STANDARD_AMOUNT", 695)
         self.SHIPPING_EXPRESS_AMOUNT = _int("SHIPPING_EXPRESS_AMOUNT", 1495)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The settings as a mapping for `app.config.update`."""
-        return {k: v for k, v in vars(self).items() if k.isupper()}
-
-
-class TestConfig(Config):
         # Email. No SMTP_HOST: emails are written as .eml files to OUTBOX_DIR and logged.
         self.SMTP_HOST = env("SMTP_HOST", "")
         self.SMTP_PORT = _int("SMTP_PORT", 0)  # 0: 25, 587 or 465 by SMTP_SECURITY
@@ -98,6 +98,13 @@ class TestConfig(Config):
         self.STAFF_ALERT_EMAIL = env("STAFF_ALERT_EMAIL", "")
         self.OUTBOX_DIR = Path(env("OUTBOX_DIR", str(INSTANCE_DIR / "outbox")))
         self.OUTBOX_SEND_AFTER_COMMIT = _bool("OUTBOX_SEND_AFTER_COMMIT", True)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as a mapping for `app.config.update`."""
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+class TestConfig(Config):
     """Settings for the test suite: throwaway database and media folder."""
 
     def __init__(self, database_url: str, media_dir: Path) -> None:
@@ -110,6 +117,12 @@ class TestConfig(Config):
         self.SITE_URL = "http://shop.test"
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.SESSION_COOKIE_SECURE = False
+        # Off: tests that want the page cache turn it on, with a stamp file of their own.
+        self.PAGE_CACHE = False
+        # No mail server from a developer's .env; never the project's instance/ folder (the
+        # suite's app fixture gives each test a folder of its own).
+        self.SMTP_HOST = self.SMTP_USER = self.SMTP_PASSWORD = ""
+        self.OUTBOX_DIR = Path(tempfile.gettempdir()) / "balmorex-test-outbox"
 
 
 class ConfigError(RuntimeError):
@@ -117,10 +130,6 @@ class ConfigError(RuntimeError):
 
 
 def check_production_safety(settings: dict[str, Any]) -> None:
-        # No mail server from a developer's .env; never the project's instance/ folder (the
-        # suite's app fixture gives each test a folder of its own).
-        self.SMTP_HOST = self.SMTP_USER = self.SMTP_PASSWORD = ""
-        self.OUTBOX_DIR = Path(tempfile.gettempdir()) / "balmorex-test-outbox"
     """Refuse to start production with a weak secret key or debug on."""
     if settings.get("ENV") != "production":
         return
