@@ -38,6 +38,7 @@ def main() -> None:
     # Show the shop's own notes (webhooks handled, emails sent or written) with the requests.
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("stripe").setLevel(logging.WARNING)  # one line per API call otherwise
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     app = create_app()
     emulator = start_emulator(app, port)
     print(f" * Balmorex shop: http://127.0.0.1:{port}", flush=True)
