@@ -12,13 +12,18 @@ from shop.content.models import Article, Page, article_product
 from shop.db import utcnow
 
 
-def _live_articles(now: datetime) -> sa.Select[Article]:
-    return sa.select(Article).where(
+def live_article(now: datetime | None = None) -> sa.ColumnElement[bool]:
+    """The condition for an article shoppers can read: published, not deleted, gone live."""
+    return sa.and_(
         Article.status == PublishStatus.PUBLISHED,
         Article.deleted_at.is_(None),
         Article.published_at.is_not(None),
-        Article.published_at <= now,
+        Article.published_at <= (now or utcnow()),
     )
+
+
+def _live_articles(now: datetime) -> sa.Select[Article]:
+    return sa.select(Article).where(live_article(now))
 
 
 def list_published_articles(session: Session, now: datetime | None = None) -> list[Article]:

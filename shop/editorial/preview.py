@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from shop.accounts.models import Role
-from shop.catalog.models import Product, PublishStatus
+from shop.catalog.models import Product
 from shop.content.models import Article, Page
-from shop.db import utcnow
+from shop.content.services import live_article
 from shop.editorial.snapshots import working_copy
 
 #: The one value `?preview=` accepts.
@@ -74,16 +74,7 @@ def preview_product(session: Session, slug: str) -> tuple[Product, list[Article]
     values = working_copy(session, product)
     ids = values["related_article_ids"]
     articles = (
-        list(
-            session.scalars(
-                sa.select(Article).where(
-                    Article.id.in_(ids),
-                    Article.status == PublishStatus.PUBLISHED,
-                    Article.deleted_at.is_(None),
-                    Article.published_at <= utcnow(),
-                )
-            )
-        )
+        list(session.scalars(sa.select(Article).where(Article.id.in_(ids), live_article())))
         if ids
         else []
     )

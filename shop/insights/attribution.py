@@ -21,9 +21,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from shop.cart.models import Cart, CartItem
-from shop.catalog.models import Product, PublishStatus, Variant
+from shop.catalog.models import Product, Variant
 from shop.content.models import Article, article_product
-from shop.db import utcnow
+from shop.content.services import live_article
 from shop.insights.models import ArticleReading
 from shop.orders.models import Order
 
@@ -45,14 +45,6 @@ def article_slug_or_none(raw: str | None) -> str | None:
     return value if SLUG.fullmatch(value) else None
 
 
-def _live() -> sa.ColumnElement[bool]:
-    return sa.and_(
-        Article.status == PublishStatus.PUBLISHED,
-        Article.deleted_at.is_(None),
-        Article.published_at <= utcnow(),
-    )
-
-
 def followed_article_id(session: Session, raw: str | None) -> int | None:
     """The published article named by an add-to-cart form's `from_article`, if any.
 
@@ -62,7 +54,7 @@ def followed_article_id(session: Session, raw: str | None) -> int | None:
     slug = article_slug_or_none(raw)
     if slug is None:
         return None
-    return session.scalar(sa.select(Article.id).where(Article.slug == slug, _live()))
+    return session.scalar(sa.select(Article.id).where(Article.slug == slug, live_article()))
 
 
 def followed_articles(session: Session, cart_token: str) -> list[tuple[int, str]]:
@@ -92,7 +84,7 @@ def featuring_articles(session: Session, product_ids: set[int]) -> list[tuple[in
     embedded = [Article.body_md.contains(f"[[shop {slug}]]", autoescape=True) for slug in slugs]
     query = (
         sa.select(Article.id, Article.slug)
-        .where(_live(), sa.or_(Article.id.in_(linked), *embedded))
+        .where(live_article(), sa.or_(Article.id.in_(linked), *embedded))
         .order_by(Article.id)
         .limit(MAX_ARTICLES)
     )
