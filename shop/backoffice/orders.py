@@ -84,7 +84,7 @@ def render_detail(order: Order, status: int = 200, **state: Any) -> ResponseRetu
         "backoffice/orders/detail.html",
         order=order,
         timeline=timeline,
-        shipments=list(getattr(order, "shipments", [])),
+        shipments=queries.shipments_of(get_session(), order.id),
         stripe_link=STRIPE_DASHBOARD + pi if pi else None,
         can_ship=order.status in SHIPPABLE and any(line.unshipped_quantity for line in order.lines),
         can_refund=order.status in REFUNDABLE and bool(pi) and refundable_amount(order) > 0,

@@ -12,18 +12,9 @@ from shop.backoffice.blueprint import bp
 from shop.db import get_session, utcnow
 from shop.mail import outbox
 from shop.mail.models import OutboxEmail
+from shop.mail.timeline import TITLES
 
 register_nav("backoffice.outbox_list", "Outbox", Role.OPERATOR)
-
-#: Names of the email kinds as operators read them.
-KIND_LABELS = {
-    "order_confirmation": "Order confirmation",
-    "shipping_notice": "Shipping notice",
-    "refund_notice": "Refund notice",
-    "payment_failed": "Payment failed notice",
-    "new_order_alert": "New-order alert",
-    "needs_review_alert": "Needs-review alert",
-}
 
 
 @bp.get("/outbox")
@@ -35,7 +26,7 @@ def outbox_list() -> ResponseReturnValue:
         "backoffice/outbox.html",
         stuck=outbox.stuck_emails(db, utcnow()),
         recent=outbox.recent_emails(db),
-        labels=KIND_LABELS,
+        labels=TITLES,
         max_attempts=outbox.MAX_ATTEMPTS,
     )
 

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from shop.cart.cookie import read_cart_token, set_cart_cookie
 from shop.cart.services import (
+    NOT_IN_CART_MESSAGE,
     CartError,
     UnknownVariantError,
     add_item,
@@ -89,7 +90,7 @@ def update(item_id: int) -> Response:
     try:
         quantity = parse_quantity(request.form.get("quantity"), allow_zero=True)
         if cart is None:
-            raise CartError("That item isn't in your cart.")
+            raise CartError(NOT_IN_CART_MESSAGE)
         label = line_label(find_item(cart, item_id).variant)
         item = set_quantity(session, cart, item_id, quantity)
     except CartError as error:
@@ -111,7 +112,7 @@ def remove(item_id: int) -> Response:
     cart = get_cart(session, read_cart_token(request))
     try:
         if cart is None:
-            raise CartError("That item isn't in your cart.")
+            raise CartError(NOT_IN_CART_MESSAGE)
         label = line_label(find_item(cart, item_id).variant)
         remove_item(session, cart, item_id)
     except CartError as error:

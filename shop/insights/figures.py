@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from shop.catalog.models import Product, Variant
+from shop.catalog.models import Variant
 from shop.catalog.services import LOW_STOCK_THRESHOLD
 from shop.content.models import Article
 from shop.db import utcnow
@@ -57,8 +57,9 @@ class ArticleSales:
 
 def window(days: int = DAYS, now: datetime | None = None) -> tuple[date, datetime]:
     """The first day shown and the moment it starts (midnight UTC), today included."""
-    first = (now or utcnow()).date() - timedelta(days=days - 1)
-    start = (now or utcnow()).replace(hour=0, minute=0, second=0, microsecond=0)
+    now = now or utcnow()
+    first = now.date() - timedelta(days=days - 1)
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     return first, start - timedelta(days=days - 1)
 
 
@@ -164,8 +165,3 @@ def article_sales(
         ArticleSales(slug, title or slug, int(n), int(revenue or 0), int(m))
         for slug, title, n, revenue, m in rows
     ]
-
-
-def product_count(session: Session) -> int:
-    """Products in the catalog (to tell an empty shop from a quiet one)."""
-    return int(session.scalar(sa.select(sa.func.count()).select_from(Product)) or 0)

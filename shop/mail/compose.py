@@ -70,9 +70,7 @@ class Composed:
 
 
 def _order(session: Session, email: OutboxEmail) -> Order:
-    order = session.get(
-        Order, email.order_id or 0, options=[selectinload(Order.lines), selectinload(Order.refunds)]
-    )
+    order = session.get(Order, email.order_id or 0, options=[selectinload(Order.lines)])
     if order is None:
         raise ComposeError("The order this email is about no longer exists.")
     return order
@@ -101,7 +99,6 @@ def context(session: Session, email: OutboxEmail, settings: MailSettings) -> dic
     money_of = _money(order.currency)
     values: dict[str, Any] = {
         "order": order,
-        "data": email.data,
         "money": money_of,
         "shop_name": settings.shop_name,
         "shop_address": settings.shop_address,

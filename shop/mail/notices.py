@@ -65,5 +65,4 @@ def refund_succeeded(session: Session, order: Order, refund: Refund) -> None:
         order,
         refund=refund.stripe_refund_id,
         amount=refund.amount,
-        currency=order.currency,
     )

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from shop.operations.inputs import OperationsError
+from shop.operations.models import Shipment
 from shop.orders.models import Order, OrderStatus
 
 PAGE_SIZE = 50
@@ -240,6 +241,18 @@ def order_by_number(session: Session, number: str) -> Order | None:
         sa.select(Order)
         .where(Order.number == number.upper())
         .options(selectinload(Order.lines), selectinload(Order.events), selectinload(Order.refunds))
+    )
+
+
+def shipments_of(session: Session, order_id: int) -> list[Shipment]:
+    """An order's shipments with their lines, oldest first (two queries, whatever the count)."""
+    return list(
+        session.scalars(
+            sa.select(Shipment)
+            .where(Shipment.order_id == order_id)
+            .order_by(Shipment.id)
+            .options(selectinload(Shipment.lines))
+        )
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
@@ -77,7 +78,9 @@ def test_a_text_body_may_hold_anything_and_stays_in_the_body():
         "<1@balmorex.example>",
         datetime.now(UTC),
     )
-    assert message["Bcc"] is None and message["To"] == "ana@example.com"
+    parsed = message_from_bytes(message.as_bytes(), policy=SMTP)
+    assert parsed["Bcc"] is None and parsed["To"] == "ana@example.com"
+    assert "Bcc: victim@example.com" in text_and_html(parsed)[0]
 
 
 @pytest.mark.parametrize(
