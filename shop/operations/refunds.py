@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from shop.accounts.models import StaffUser
 from shop.accounts.services import audit
-from shop.catalog.models import Variant
 from shop.checkout.events import sync_refunds
 from shop.checkout.gateway import PaymentError, StripeGateway
+from shop.inventory.inputs import InventoryError
+from shop.inventory.services import adjust_stock
 from shop.money import format_money
 from shop.operations.fulfilment import TIMES
 from shop.operations.inputs import OperationsError, RefundReason
@@ -101,7 +102,7 @@ def _restock_units(order: Order, wanted: dict[int, int]) -> list[tuple[OrderLine
     return units
 
 
-def _restock(session: Session, line: OrderLine, quantity: int) -> None:
+def _restock(session: Session, line: OrderLine, quantity: int, order: Order, actor: str) -> None:
     # Both updates are conditional and atomic: a line is never restocked beyond what it sold.
     claimed = session.execute(
         sa.update(OrderLine)
@@ -114,12 +115,13 @@ def _restock(session: Session, line: OrderLine, quantity: int) -> None:
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise OperationsError(f"{line.sku} was restocked meanwhile; reload and try again.", 409)
-    session.execute(
-        sa.update(Variant)
-        .where(Variant.id == line.variant_id)
-        .values(stock_on_hand=Variant.stock_on_hand + quantity),
-        execution_options={"synchronize_session": False},
-    )
+    # Through the stock ledger, so the units show in the option's stock history.
+    try:
+        adjust_stock(
+            session, line.variant_id or 0, quantity, f"Restocked by refund of {order.number}", actor
+        )
+    except InventoryError as error:
+        raise OperationsError(error.message, error.status) from None
     session.refresh(line, ["restocked_quantity"])
 
 
@@ -145,7 +147,7 @@ def refund_order(
     session.add(claim)
     session.flush()  # a second submission of this form waits here, then fails
     for line, quantity in units:
-        _restock(session, line, quantity)
+        _restock(session, line, quantity, order, actor.email)
     intent = order.stripe_payment_intent_id or ""
     state = gateway.refund(
         intent, request.amount, request.reason.stripe_code, idempotency_key(order, request.nonce)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shop.catalog.models import Variant
 from shop.checkout.gateway import PaymentError
+from shop.inventory.models import StockMovement
 from shop.operations.inputs import OperationsError, parse_reason
 from shop.operations.models import RefundRequest
 from shop.operations.refunds import DuplicateRefund, RefundOrder, refund_order
@@ -149,6 +150,10 @@ def test_restock_puts_refunded_units_back_on_the_shelf(
     seeded.commit()
     seeded.refresh(sand)
     assert sand.stock_on_hand == 3
+    movements = seeded.scalars(sa.select(StockMovement).where(StockMovement.variant_id == sand.id))
+    assert [(m.delta, m.reason, m.staff_email, m.on_hand_after) for m in movements] == [
+        (1, f"Restocked by refund of {order.number}", operator.email, 3)
+    ]
     with pytest.raises(OperationsError, match="Only 1 of BMX-PRO-SND can go back to stock"):
         refund_order(
             seeded, gateway, reload(seeded, order), ask(100, "c" * 20, {line.id: 2}), operator
