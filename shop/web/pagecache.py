@@ -208,8 +208,7 @@ class CookielessAnswers:
         if route is None:
             return self.app(environ, start_response)
         store = self.store
-        generation = store.source.current()
-        found = None if generation is None else store.sent(route, generation, store.clock())
+        found = store.sent(route, store.clock())
         if found is None:
             return self.app(environ, self._noting(route, environ, start_response))
         page, (status, headers) = found

@@ -93,13 +93,18 @@ class PageStore:
                 self._sent.clear()
             self._sent[route] = (key, page, final)
 
-    def sent(
-        self, route: Route, generation: Hashable, now: float
-    ) -> tuple[CachedPage, Final] | None:
-        """The answer sent for `route` if its page is still the one kept and fresh."""
+    def sent(self, route: Route, now: float) -> tuple[CachedPage, Final] | None:
+        """The answer sent for `route` if its page is still the one kept and fresh.
+
+        The generation is read only for a route answered before, so assets and other
+        paths never pay for it.
+        """
         with self._lock:
             found = self._sent.get(route)
         if found is None:
+            return None
+        generation = self.source.current()
+        if generation is None:
             return None
         key, page, final = found
         if self.get(key, generation, now) is not page:
@@ -111,3 +116,5 @@ class PageStore:
         with self._lock:
             self._pages.clear()
             self._sent.clear()
+            # A render begun before this keeps nothing, even if the generation comes back.
+            self._generation = None
